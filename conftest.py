@@ -36,7 +36,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     harness.remove_page_directories()
     if harness.SETTINGS["update"]:
         for path in harness.apply_updates():
-            print(f"\nupdated the outputs shown in {path.relative_to(harness.ROOT)}")
+            print(f"\nupdated the outputs shown in {harness.shown_path(path)}")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

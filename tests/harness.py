@@ -495,6 +495,8 @@ def _run_once(example: Example, page: Page) -> str | None:
 def parse_page(document: Document) -> Iterable[Region]:
     """sybil parser: one region per Python or doctest block (with its output block)."""
     for fence in lex_fences(document):
+        if fence.kind == "code":
+            resolve(fence)  # a missing snippet or section is a collection error
         if fence.kind in ("code", "doctest"):
             end = fence.output.end if fence.output else fence.end
             yield Region(fence.start, end, parsed=fence, evaluator=evaluate)

@@ -15,7 +15,7 @@ from filelock import FileLock
 from selectolax.lexbor import LexborHTMLParser
 from sybil import Document
 
-from tests.harness import DOCS, ROOT, lex_fences, displayed_text, shown_path
+from tests.harness import DOCS, ROOT, displayed_text, lex_fences, shown_path
 
 
 def build_site(destination: Path, cache: Path) -> subprocess.CompletedProcess:
@@ -50,7 +50,7 @@ def test_the_site_builds_strictly_without_a_warning(built_site: Path) -> None:
 
 def page_html(site: Path, source: Path) -> Path:
     """Where a page's HTML lands (the offline plugin turns off directory URLs)."""
-    relative = source.relative_to(DOCS).as_posix().removesuffix(".nb.py").removesuffix(".md")
+    relative = source.relative_to(DOCS).as_posix().removesuffix(".py").removesuffix(".md")
     return site / f"{relative}.html"
 
 
@@ -130,7 +130,7 @@ def test_every_code_block_in_the_built_html_was_executed_or_is_shown_only(
     for notebook in notebook_pages():
         cells = [c for c in jupytext.read(notebook).cells if c.cell_type == "code"]
         article = LexborHTMLParser(page_html(built_site, notebook).read_text()).css_first("article")
-        rendered = article.css("div.jp-CodeCell")
+        rendered = article.css("div.highlight-ipynb")
         if len(rendered) != len(cells):
             problems.append(f"{shown_path(notebook)}: {len(rendered)} code cells in the HTML, "
                             f"{len(cells)} executed by tests/test_notebooks.py")  # fmt: skip
