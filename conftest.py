@@ -30,6 +30,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     harness.SETTINGS["update"] = config.getoption("--update-outputs")
+    if not hasattr(config, "workerinput") and "DATABASE_URL" not in os.environ:
+        # One throwaway PostgreSQL server for the whole run: pages reach it through DATABASE_URL,
+        # exactly as they reach a reader's own server, and xdist workers inherit the variable.
+        # It is stopped and deleted when this process exits.
+        from ridehail.engines import postgres_url
+
+        os.environ["DATABASE_URL"] = postgres_url()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -19,7 +19,7 @@ from tests.harness import DOCS, ROOT, displayed_text, lex_fences, shown_path
 
 
 def build_site(destination: Path, cache: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "HANDBOOK_NOTEBOOK_CACHE": str(cache), "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "HANDBOOK_CACHE": str(cache), "NO_MKDOCS_2_WARNING": "1"}
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(destination)]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
 
@@ -33,7 +33,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = shared / "site"
     with FileLock(shared / "site.lock"):
         if not (site / "index.html").exists():
-            result = build_site(site, shared / "notebook-cache")
+            result = build_site(site, shared / "build-cache")
             (shared / "build.log").write_text(result.stderr)
             if result.returncode != 0:
                 pytest.fail(f"mkdocs build --strict failed:\n{result.stderr}", pytrace=False)
