@@ -17,6 +17,7 @@ SNIPPETS = ROOT / "snippets"
 # snippets/ returning the file's bytes. Pages link to them like any image.
 FIGURES = {
     "data-engineering/oltp-vs-olap.svg": "data_engineering.oltp_olap:figure",
+    "data-engineering/stale-reads.svg": "data_engineering.base:figure",
 }
 
 

@@ -13,13 +13,14 @@ import subprocess
 import sys
 
 import duckdb
-
 from ridehail.engines import sqlite
 
 BOOKING = "INSERT INTO bookings VALUES (?, 'Ana', 'Carla')"
 
 
-def child(engine: str, path: str, journal_mode: str) -> None:
+def child(
+    engine: str, path: str, journal_mode: str
+) -> None:  # pragma: no cover - runs in the child process that is killed
     """Commit booking 1, leave booking 2 open, say so, then wait to be killed."""
     if engine == "sqlite":
         connection = sqlite(path)

@@ -98,7 +98,7 @@ def measure(count: int = 200_000, lookups: int = 200, seed: int = 1) -> dict[str
 # --8<-- [end:timing]
 
 
-def figure() -> bytes:
+def figure() -> bytes:  # pragma: no cover - drawn at build time by hooks.py, in the mkdocs process
     """The chart on the page, as SVG, from a live measurement (mkdocs hooks.py calls this)."""
     import io
 
