@@ -8,9 +8,11 @@ from sybil import Sybil
 
 from tests import harness
 
-# Deterministic runs whatever the caller's environment: fixed time zone for every page.
+# Deterministic runs whatever the caller's environment: fixed time zone for every page, and one
+# OpenMP thread per process (scikit-learn's spinning threads otherwise fight the xdist workers).
 os.environ["TZ"] = "UTC"
 time.tzset()
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 pytest_collect_file = Sybil(
     parsers=[harness.parse_page],
