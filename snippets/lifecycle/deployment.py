@@ -77,7 +77,7 @@ def predict_online(url: str, ride: dict) -> float:
         return json.load(response)["minutes"]
 
 
-def p95_latency_ms(url: str, ride: dict, requests: int = 200) -> float:
+def p95_latency_ms(url: str, ride: dict, requests: int = 100) -> float:
     """Time `requests` sequential calls, as a client would see them; return the 95th percentile."""
     timings = []
     for _ in range(requests):

@@ -51,7 +51,7 @@ class PaceBaseline:
 def train(features: np.ndarray, labels: np.ndarray) -> HistGradientBoostingRegressor:
     """Gradient-boosted trees: they learn the rush-hour and city effects from the data."""
     model = HistGradientBoostingRegressor(
-        loss="absolute_error", max_iter=200, categorical_features=[3], random_state=0
+        loss="absolute_error", max_iter=100, categorical_features=[3], random_state=0
     )
     return model.fit(features, labels)
 
