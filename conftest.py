@@ -1,9 +1,13 @@
 """pytest set-up for the handbook: every Markdown page under docs/ is a test file (via sybil)."""
 
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from sybil import Sybil
 
 from tests import harness
@@ -55,3 +59,27 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             if name == "block_coverage":
                 terminalreporter.write_sep("-", "code blocks in the built site")
                 terminalreporter.write_line(value)
+
+
+def build_site(destination: Path, cache: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "HANDBOOK_CACHE": str(cache), "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(destination)]
+    return subprocess.run(
+        command, cwd=harness.ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One strict build per test run, in its temporary directory, shared by every xdist worker."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    site = shared / "site"
+    with FileLock(shared / "site.lock"):
+        if not (site / "index.html").exists():
+            result = build_site(site, shared / "build-cache")
+            (shared / "build.log").write_text(result.stderr)
+            if result.returncode != 0:
+                pytest.fail(f"mkdocs build --strict failed:\n{result.stderr}", pytrace=False)
+    return site

@@ -2,42 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from collections import Counter
 from pathlib import Path
 
 import jupytext
-import pytest
-from filelock import FileLock
 from selectolax.lexbor import LexborHTMLParser
 from sybil import Document
 
-from tests.harness import DOCS, ROOT, displayed_text, lex_fences, shown_path
-
-
-def build_site(destination: Path, cache: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "HANDBOOK_CACHE": str(cache), "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(destination)]
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-
-
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One strict build per test run, shared by every xdist worker."""
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent
-    site = shared / "site"
-    with FileLock(shared / "site.lock"):
-        if not (site / "index.html").exists():
-            result = build_site(site, shared / "build-cache")
-            (shared / "build.log").write_text(result.stderr)
-            if result.returncode != 0:
-                pytest.fail(f"mkdocs build --strict failed:\n{result.stderr}", pytrace=False)
-    return site
+from tests.harness import DOCS, displayed_text, lex_fences, shown_path
 
 
 def test_the_site_builds_strictly_without_a_warning(built_site: Path) -> None:

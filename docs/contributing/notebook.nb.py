@@ -14,7 +14,8 @@
 # A notebook page is a [jupytext](https://jupytext.readthedocs.io/) percent-format file,
 # `docs/contributing/notebook.nb.py`. The build executes it with mkdocs-jupyter, and
 # `tests/test_notebooks.py` executes it with nbclient; a cell that raises fails both.
-# It imports the same snippet as the [example page](example.md).
+# It imports the same snippet as the [example page](example.html) (notebook Markdown is not
+# rewritten by MkDocs, so links point at the built `.html` page; the link checker verifies them).
 
 # %%
 from contributing.example import fare
