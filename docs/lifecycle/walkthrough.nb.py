@@ -23,6 +23,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+
 from lifecycle.data import TRAIN_WEEKS
 from lifecycle.model import load, train
 from lifecycle.monitoring import HOUR_BINS, PRODUCTION, column, psi

@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import duckdb
+
 from ridehail.engines import sqlite
 
 BOOKING = "INSERT INTO bookings VALUES (?, 'Ana', 'Carla')"

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import psycopg
+
 from ridehail.engines import fresh_postgres_database
 
 BLOCKED = object()

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 # --8<-- [start:money]
 import numpy as np
-from ridehail.data import RUSH_HOURS
 
 from lifecycle.model import load
 from lifecycle.scoping import Scope
+from ridehail.data import RUSH_HOURS
 
 # Assumptions of this case study (a real team measures them, e.g. with an A/B test):
 CANCEL_PER_LATE_MINUTE = 0.05  # each minute the driver is later than promised, beyond 2 min

@@ -10,6 +10,7 @@ import csv
 from pathlib import Path
 
 import duckdb
+
 from ridehail.data import Ride, generate_rides
 from ridehail.engines import sqlite
 from ridehail.schema import create_tables

@@ -10,8 +10,9 @@ from typing import Self
 
 import duckdb
 import numpy as np
-from ridehail.data import RUSH_HOURS
 from sklearn.ensemble import HistGradientBoostingRegressor
+
+from ridehail.data import RUSH_HOURS
 
 FEATURES = ("distance_km", "hour", "weekday", "city")  # all in the scope's allowed list
 CITY_CODES = "CASE city WHEN 'Lisbon' THEN 0 WHEN 'Porto' THEN 1 ELSE 2 END"

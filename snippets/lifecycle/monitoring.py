@@ -10,10 +10,10 @@ from datetime import timedelta
 
 import duckdb
 import numpy as np
-from ridehail.data import START, generate_rides
 from scipy.stats import ks_2samp
 
 from lifecycle.data import extract, record
+from ridehail.data import START, generate_rides
 
 # After week 7 a commuter promotion brings more rush-hour rides, and road works slow them down.
 PRODUCTION = {
