@@ -239,8 +239,12 @@ def page_weights(site: Path, prefix: str) -> dict[str, int]:
     return weights
 
 
-def lighthouse(site: Path, prefix: str, work: Path, limit: int | None) -> dict[str, dict]:
-    """Lighthouse's four scores (mobile preset) for each page, served gzip-compressed."""
+def lighthouse(site: Path, prefix: str, work: Path, names: list[str]) -> dict[str, dict]:
+    """Lighthouse's four scores (its default, mobile) for each page, served gzip-compressed.
+
+    The failing audits of each page are kept in the report (`failed`), so a score below 100
+    says why.
+    """
     tool = Path.home() / ".cache" / "handbook-bench" / "lighthouse"
     if not (tool / "node_modules" / ".bin" / "lighthouse").exists():
         tool.mkdir(parents=True, exist_ok=True)
@@ -248,7 +252,7 @@ def lighthouse(site: Path, prefix: str, work: Path, limit: int | None) -> dict[s
     server, base = serve_gzip(site, prefix)
     scores = {}
     try:
-        for name in pages(site)[:limit]:
+        for name in names:
             report = work / "lighthouse.json"
             flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
             run(
@@ -260,8 +264,17 @@ def lighthouse(site: Path, prefix: str, work: Path, limit: int | None) -> dict[s
                 work,
                 CHROME_PATH=find_chromium(),
             )  # fmt: skip
-            categories = json.loads(report.read_text())["categories"]
-            scores[name] = {key: round(value["score"] * 100) for key, value in categories.items()}
+            result = json.loads(report.read_text())
+            scores[name] = {
+                key: round(value["score"] * 100) for key, value in result["categories"].items()
+            }
+            scores[name]["failed"] = sorted(
+                audit_id
+                for audit_id, audit in result["audits"].items()
+                if audit.get("score") is not None
+                and audit["score"] < 0.9
+                and audit.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")
+            )
     finally:
         server.shutdown()
     return scores
@@ -311,13 +324,18 @@ def main() -> None:
             rows.append((f"page weight {name} (KB)", f"{weight / 1000:.0f}",
                          f"stock {stock_weight / 1000:.0f}", "< 120 KB, text pages"))  # fmt: skip
         if not arguments.skip_lighthouse:
-            scores = lighthouse(site, prefix, work, arguments.lighthouse_pages)
-            stock_scores = lighthouse(work / "stock-site-1", "/", work, 1)["index.html"]
-            figures["lighthouse"] = {"pages": scores, "stock": stock_scores}
-            stock_text = "/".join(str(v) for v in stock_scores.values())
+            names = pages(site)[: arguments.lighthouse_pages]
+            scores = lighthouse(site, prefix, work, names)
+            stock = lighthouse(work / "stock-site-1", "/", work, ["index.html"])["index.html"]
+            figures["lighthouse"] = {"pages": scores, "stock": stock}
+            four = ("performance", "accessibility", "best-practices", "seo")
+            stock_text = "/".join(str(stock[key]) for key in four)
             for name, score in scores.items():
-                rows.append((f"lighthouse {name}", "/".join(str(v) for v in score.values()),
+                measured = "/".join(str(score[key]) for key in four)
+                rows.append((f"lighthouse {name} (perf/a11y/bp/seo)", measured,
                              f"stock {stock_text}", "100 in all four"))  # fmt: skip
+                if score["failed"]:
+                    rows.append(("  failing audits", ", ".join(score["failed"]), "", ""))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     header = ("figure", "measured", "baseline (same run)", "target")
     widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
