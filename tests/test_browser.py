@@ -61,6 +61,34 @@ def site(built_site: Path) -> Iterator[str]:
         yield base
 
 
+@pytest.fixture
+def open_context(chromium, request: pytest.FixtureRequest):
+    """Make browser contexts for one test; if the test fails, keep a screenshot of each page."""
+    contexts, logs = [], []
+
+    def make(**options):
+        context = chromium.new_context(**options)
+        context.on("console", lambda message: logs.append(f"{message.type}: {message.text}"))
+        contexts.append(context)
+        return context
+
+    yield make
+    report = getattr(request.node, "call_report", None)
+    for context in contexts:
+        if report is not None and report.failed:
+            for number, page in enumerate(context.pages):
+                keep_evidence(page, f"{request.node.name}-{number}", logs)
+        context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    report = yield
+    if report.when == "call":
+        item.call_report = report
+    return report
+
+
 @dataclass
 class Visit:
     loading: list[str] = field(default_factory=list)
@@ -85,8 +113,12 @@ def visits(chromium, site, built_site) -> dict[str, Visit]:
         page, problems = load(context, site, name)
         visit = Visit(loading=problems)
         broken = page.evaluate(
-            "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0))"
-            ".map(i => i.src)"
+            """async () => {
+                const images = [...document.images]
+                images.forEach(image => { image.loading = "eager" })  // lazy ones load too
+                await Promise.all(images.map(image => image.decode().catch(() => null)))
+                return images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)
+            }"""
         )
         visit.media = [f"{name}: image did not load: {src}" for src in broken]
         if page.locator("pre.mermaid, div.mermaid").count():
@@ -131,8 +163,8 @@ def test_no_serious_or_critical_accessibility_violation(visits) -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_copy_buttons_tabs_and_annotations_work_when_clicked(chromium, site) -> None:
-    context = chromium.new_context(permissions=["clipboard-read", "clipboard-write"])
+def test_copy_buttons_tabs_and_annotations_work_when_clicked(open_context, site) -> None:
+    context = open_context(permissions=["clipboard-read", "clipboard-write"])
     page, problems = load(context, site, "contributing/example.html")
     assert not problems, problems
     block = page.locator("div.highlight").first
@@ -149,7 +181,6 @@ def test_copy_buttons_tabs_and_annotations_work_when_clicked(chromium, site) -> 
     page.locator(".md-annotation__index").first.click()
     tooltip = page.get_by_text("raises every fare by the same factor").locator("visible=true")
     tooltip.first.wait_for(state="visible")
-    context.close()
 
 
 @pytest.mark.parametrize(
@@ -161,8 +192,8 @@ def test_copy_buttons_tabs_and_annotations_work_when_clicked(chromium, site) -> 
         ("hermitage", "data-engineering/isolation.html"),
     ],
 )
-def test_search_finds_a_key_term_and_opens_its_page(chromium, site, term, expected_page) -> None:
-    context = chromium.new_context()
+def test_search_finds_a_key_term_and_opens_its_page(open_context, site, term, expected_page):
+    context = open_context()
     page, _ = load(context, site, "index.html")
     search = page.locator("input.md-search__input")
     search.click()
@@ -173,11 +204,10 @@ def test_search_finds_a_key_term_and_opens_its_page(chromium, site, term, expect
     assert any(path.endswith(expected_page) for path in paths), paths
     results.nth(next(i for i, p in enumerate(paths) if p.endswith(expected_page))).click()
     page.wait_for_url(re.compile(re.escape(expected_page)))
-    context.close()
 
 
-def test_dark_mode_toggle_works_and_persists_across_pages(chromium, site) -> None:
-    context = chromium.new_context()
+def test_dark_mode_toggle_works_and_persists_across_pages(open_context, site) -> None:
+    context = open_context()
     page, _ = load(context, site, "index.html")
     scheme = "() => document.body.getAttribute('data-md-color-scheme')"
     before = page.evaluate(scheme)
@@ -189,23 +219,21 @@ def test_dark_mode_toggle_works_and_persists_across_pages(chromium, site) -> Non
     assert page.evaluate(scheme) == after
     page.reload()
     assert page.evaluate(scheme) == after
-    context.close()
 
 
-def test_the_site_opened_from_disk_navigates_between_pages(chromium, built_site) -> None:
-    context = chromium.new_context()
+def test_the_site_opened_from_disk_navigates_between_pages(open_context, built_site) -> None:
+    context = open_context()
     page = context.new_page()
     page.goto((built_site / "index.html").as_uri())
     page.locator("a[href$='contributing/testing.html']").first.click()
     page.wait_for_url(re.compile("contributing/testing.html$"))
     assert page.title().startswith("How this site is tested")
-    context.close()
 
 
 def test_on_a_phone_the_drawer_opens_and_text_does_not_scroll_sideways(
-    chromium, site, built_site
+    open_context, site, built_site
 ) -> None:
-    context = chromium.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    context = open_context(viewport={"width": 375, "height": 740}, is_mobile=True)
     page, _ = load(context, site, "index.html")
     page.locator("label.md-header__button[for='__drawer']").click()
     page.locator("nav.md-nav--primary").first.wait_for(state="visible")
@@ -217,7 +245,6 @@ def test_on_a_phone_the_drawer_opens_and_text_does_not_scroll_sideways(
         page.goto(site + name, wait_until="load")
         if page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1"):
             wide.append(name)
-    context.close()
     assert not wide, f"pages wider than a phone screen: {wide}"
 
 
@@ -256,9 +283,9 @@ def test_the_link_checker_reports_a_broken_link_and_a_missing_anchor(bad_site: P
 
 
 def test_the_page_checks_report_foreign_requests_console_errors_and_violations(
-    chromium, bad_site: Path
+    open_context, bad_site: Path
 ) -> None:
-    context = chromium.new_context()
+    context = open_context()
     with serve(bad_site) as base:
         found = {name: load(context, base, name) for name in BAD_PAGES}
         clean = found["index.html"][1] + accessibility_problems(found["index.html"][0], "index")
@@ -269,4 +296,3 @@ def test_the_page_checks_report_foreign_requests_console_errors_and_violations(
         assert found["console.html"][1] == ["console.html: console error: something broke"]
         violations = accessibility_problems(found["inaccessible.html"][0], "inaccessible.html")
         assert any("critical accessibility violation button-name" in v for v in violations)
-    context.close()
