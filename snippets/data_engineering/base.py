@@ -150,26 +150,18 @@ def stale_probability(r: int, after_ms: float, trials: int = 4000, seed: int = 3
 
 def figure() -> bytes:  # pragma: no cover - drawn at build time by hooks.py, in the mkdocs process
     """Stale-read probability against time since the write, for R = 1, 2, 3 (hooks.py)."""
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ridehail.charts import figure as new_figure
+    from ridehail.charts import svg
 
     times = list(range(0, 201, 10))
-    fig, axis = plt.subplots(figsize=(6, 3.2))
+    fig, axis = new_figure(figsize=(6, 3.2))
     for r, style in ((1, "-o"), (2, "-s"), (3, "-^")):
         axis.plot(times, [stale_probability(r, t) for t in times], style, label=f"R = {r}")
     axis.set_xlabel("time since the write (ms); mean replication lag 50 ms")
     axis.set_ylabel("probability the read is stale")
     axis.set_title("N = 3, W = 1: only R = 3 (W + R > N) never reads stale")
     axis.legend()
-    fig.tight_layout()
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(fig)
-    return buffer.getvalue().encode()
+    return svg(fig)
 
 
 if __name__ == "__main__":

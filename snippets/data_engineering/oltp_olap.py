@@ -100,15 +100,11 @@ def measure(count: int = 200_000, lookups: int = 200, seed: int = 1) -> dict[str
 
 def figure() -> bytes:  # pragma: no cover - drawn at build time by hooks.py, in the mkdocs process
     """The chart on the page, as SVG, from a live measurement (mkdocs hooks.py calls this)."""
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ridehail.charts import figure as new_figure
+    from ridehail.charts import svg
 
     timings = measure()
-    fig, axes = plt.subplots(1, 2, figsize=(8, 3))
+    fig, axes = new_figure(1, 2, figsize=(8, 3))
     for axis, (workload, by_engine) in zip(axes, timings.items(), strict=True):
         engines = list(by_engine)
         microseconds = [by_engine[e] * 1e6 for e in engines]
@@ -118,11 +114,7 @@ def figure() -> bytes:  # pragma: no cover - drawn at build time by hooks.py, in
         for x, value in enumerate(microseconds):
             axis.annotate(f"{value:,.0f}", (x, value), ha="center", va="bottom")
     fig.suptitle("Lower is better: each engine wins the workload it was built for")
-    fig.tight_layout()
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(fig)
-    return buffer.getvalue().encode()
+    return svg(fig)
 
 
 if __name__ == "__main__":
