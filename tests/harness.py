@@ -88,6 +88,7 @@ class Fence:
     kind: str = "static"
     output: Fence | None = None  # for code fences: the output fence that follows
     skip_reason: str | None = None
+    lines: list[Line] | None = None  # resolved includes, kept from collection to the run
 
     @property
     def where(self) -> str:
@@ -262,6 +263,8 @@ def resolve(fence: Fence) -> list[Line]:
     The text is checked against pymdownx.snippets' own expansion, so the harness can never run
     something other than what the reader sees.
     """
+    if fence.lines is not None:
+        return fence.lines
     preprocessor = snippets_preprocessor()
     lines: list[Line] = []
     source_lines = fence.source.rstrip("\n").split("\n")
@@ -287,6 +290,7 @@ def resolve(fence: Fence) -> list[Line]:
         raise PageError(
             f"{fence.where}: the harness would run other code than the page shows:\n{diff}"
         )
+    fence.lines = lines
     return lines
 
 

@@ -135,6 +135,11 @@ class PostgresSession:
 # --------------------------------------------------------------------------------------------
 
 
+def as_pairs(rows) -> dict:
+    """Rows of (id, value) as a dict; {} for statements that return no such rows."""
+    return dict(rows) if rows and len(rows[0]) == 2 else {}
+
+
 @dataclass
 class Tx:
     name: str
@@ -159,7 +164,7 @@ class Tx:
                 self._fail(error)
                 return None
             self.events.append(f"{self.name} resumes")
-            return dict(rows) if rows and len(rows[0]) == 2 else {}
+            return as_pairs(rows)
         return None
 
     def wait(self) -> dict[int, int] | None:
@@ -179,7 +184,7 @@ class Tx:
         if rows is BLOCKED:
             self.events.append(f"{self.name} waits")
             return None
-        return dict(rows) if rows and len(rows[0]) == 2 else {}
+        return as_pairs(rows)
 
     def commit(self) -> bool:
         self._settle()
